@@ -1,0 +1,6 @@
+//! ferry: a CloudEvents gateway. OWNER of this file: integration.
+
+pub mod config;
+pub mod registry;
+pub mod route;
+pub mod runtime;
