@@ -1,4 +1,7 @@
 //! The routing table: which routes take an event from a source. Pure and synchronous.
-//! OWNER: config/routing helper.
 
 pub mod filter;
+pub mod table;
+
+pub use filter::Filter;
+pub use table::{Route, RoutingTable};
