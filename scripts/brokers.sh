@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Starts the brokers the end-to-end tests talk to, on 127.0.0.1, each only if its
+# port is not already listening, installing it from Debian's packages first when it
+# is missing. Mosquitto 1883, RabbitMQ 5672, NATS with JetStream 4222.
+# (Kafka, via tansu on 9092, joins with the Kafka binding.)
+set -euo pipefail
+
+STATE_DIR="${FERRY_BROKER_DIR:-${TMPDIR:-/tmp}/ferry-brokers}"
+mkdir -p "$STATE_DIR"
+
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+wait_port() { # name port seconds
+    local deadline=$((SECONDS + $3))
+    until listening "$2"; do
+        if ((SECONDS >= deadline)); then
+            echo "brokers: $1 did not listen on $2 within $3 s" >&2
+            return 1
+        fi
+        sleep 0.2
+    done
+    echo "brokers: $1 listening on $2" >&2
+}
+
+apt_install() {
+    echo "brokers: installing $*" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    if [ -z "${FERRY_APT_UPDATED:-}" ]; then
+        apt-get update -qq
+        export FERRY_APT_UPDATED=1
+    fi
+    apt-get install -y -qq "$@" >/dev/null
+}
+
+start_mosquitto() {
+    listening 1883 && { echo "brokers: mosquitto already on 1883" >&2; return; }
+    command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || apt_install mosquitto
+    cat >"$STATE_DIR/mosquitto.conf" <<CONF
+listener 1883 127.0.0.1
+allow_anonymous true
+max_queued_messages 100000
+CONF
+    /usr/sbin/mosquitto -d -c "$STATE_DIR/mosquitto.conf"
+    wait_port mosquitto 1883 20
+}
+
+start_nats() {
+    listening 4222 && { echo "brokers: nats already on 4222" >&2; return; }
+    [ -x /usr/sbin/nats-server ] || command -v nats-server >/dev/null 2>&1 || apt_install nats-server
+    local bin
+    bin=$(command -v nats-server || echo /usr/sbin/nats-server)
+    mkdir -p "$STATE_DIR/nats"
+    nohup "$bin" -a 127.0.0.1 -p 4222 -js -sd "$STATE_DIR/nats" >"$STATE_DIR/nats.log" 2>&1 &
+    wait_port nats 4222 20
+}
+
+start_rabbitmq() {
+    listening 5672 && { echo "brokers: rabbitmq already on 5672" >&2; return; }
+    [ -x /usr/sbin/rabbitmq-server ] || apt_install rabbitmq-server
+    /usr/sbin/rabbitmq-server -detached
+    wait_port rabbitmq 5672 120
+}
+
+start_mosquitto
+start_nats
+start_rabbitmq
