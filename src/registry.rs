@@ -4,7 +4,10 @@
 
 use std::sync::Arc;
 
-use ferry_core::{ReadyFlag, Sink, Source};
+use ferry_core::{Sink, Source};
+
+use crate::config::deserialize::{deserialize, KeyProblem};
+use crate::config::suggest::did_you_mean;
 
 /// A source's binding-specific settings.
 #[derive(Debug, Clone)]
@@ -40,68 +43,120 @@ pub const SINK_BINDINGS: &[&str] = &[
     "file",
 ];
 
-/// Parses a source table (without the common keys) for `binding`.
+/// Parses a source table (without the common keys) for `binding`. Every problem
+/// found, one per line as `key: message`; see [`parse_source_detailed`].
 pub fn parse_source(binding: &str, table: serde_json::Value) -> Result<SourceSettings, String> {
-    match binding {
-        #[cfg(feature = "http")]
-        "http" => parse(table).map(SourceSettings::Http),
-        other => Err(unknown(other, SOURCE_BINDINGS)),
-    }
+    parse_source_detailed(binding, table).map_err(join)
 }
 
-/// Parses a sink table (without the common keys) for `binding`.
+/// Parses a sink table (without the common keys) for `binding`. Every problem found,
+/// one per line as `key: message`; see [`parse_sink_detailed`].
 pub fn parse_sink(binding: &str, table: serde_json::Value) -> Result<SinkSettings, String> {
+    parse_sink_detailed(binding, table).map_err(join)
+}
+
+/// Parses a source table (without the common keys) for `binding`, reporting every
+/// unknown key and each bad value separately. An unknown binding is a problem of
+/// the `binding` key.
+pub fn parse_source_detailed(
+    binding: &str,
+    table: serde_json::Value,
+) -> Result<SourceSettings, Vec<KeyProblem>> {
+    let _ = &table; // unused when no source binding is compiled in
     match binding {
         #[cfg(feature = "http")]
-        "http" => parse(table).map(SinkSettings::Http),
-        #[cfg(feature = "file")]
-        "stdout" => parse(table).map(SinkSettings::Stdout),
-        #[cfg(feature = "file")]
-        "file" => parse(table).map(SinkSettings::File),
-        other => Err(unknown(other, SINK_BINDINGS)),
+        "http" => deserialize(table, crate::config::SourceCommon::KEYS).map(SourceSettings::Http),
+        other => Err(vec![unknown(other, SOURCE_BINDINGS, ALL_SOURCE_BINDINGS)]),
     }
 }
 
-/// Builds a source. `ready` is the flag it keeps up to date for `/readyz`.
-pub fn build_source(
-    name: &str,
-    settings: &SourceSettings,
-    ready: ReadyFlag,
-) -> anyhow::Result<Box<dyn Source>> {
-    let _ = (name, ready);
-    match settings {
+/// Parses a sink table (without the common keys) for `binding`; see
+/// [`parse_source_detailed`].
+pub fn parse_sink_detailed(
+    binding: &str,
+    table: serde_json::Value,
+) -> Result<SinkSettings, Vec<KeyProblem>> {
+    let _ = &table; // unused when no sink binding is compiled in
+    match binding {
         #[cfg(feature = "http")]
-        SourceSettings::Http(cfg) => Ok(Box::new(ferry_http::HttpSource::new(cfg.clone()))),
+        "http" => deserialize(table, crate::config::SinkCommon::KEYS).map(SinkSettings::Http),
+        #[cfg(feature = "file")]
+        "stdout" => deserialize(table, crate::config::SinkCommon::KEYS).map(SinkSettings::Stdout),
+        #[cfg(feature = "file")]
+        "file" => deserialize(table, crate::config::SinkCommon::KEYS).map(SinkSettings::File),
+        other => Err(vec![unknown(other, SINK_BINDINGS, ALL_SINK_BINDINGS)]),
+    }
+}
+
+/// Builds a source. It reports readiness through the flag in its `Intake`.
+pub fn build_source(name: &str, settings: &SourceSettings) -> anyhow::Result<Box<dyn Source>> {
+    let _ = name;
+    match *settings {
+        #[cfg(feature = "http")]
+        SourceSettings::Http(ref cfg) => Ok(Box::new(ferry_http::HttpSource::new(cfg.clone()))),
     }
 }
 
 /// Builds a sink.
 pub fn build_sink(name: &str, settings: &SinkSettings) -> anyhow::Result<Arc<dyn Sink>> {
     let _ = name;
-    match settings {
+    match *settings {
         #[cfg(feature = "http")]
-        SinkSettings::Http(cfg) => Ok(Arc::new(ferry_http::HttpSink::new(cfg.clone())?)),
+        SinkSettings::Http(ref cfg) => Ok(Arc::new(ferry_http::HttpSink::new(cfg.clone())?)),
         #[cfg(feature = "file")]
-        SinkSettings::Stdout(cfg) => Ok(Arc::new(ferry_file::StdoutSink::new(cfg.clone()))),
+        SinkSettings::Stdout(ref cfg) => Ok(Arc::new(ferry_file::StdoutSink::new(cfg.clone()))),
         #[cfg(feature = "file")]
-        SinkSettings::File(cfg) => Ok(Arc::new(ferry_file::FileSink::open(cfg.clone())?)),
+        SinkSettings::File(ref cfg) => Ok(Arc::new(ferry_file::FileSink::open(cfg.clone())?)),
     }
 }
 
-fn parse<T: serde::de::DeserializeOwned>(table: serde_json::Value) -> Result<T, String> {
-    serde_path_to_error::deserialize(table).map_err(|e| {
-        let path = e.path().to_string();
-        if path == "." {
-            e.inner().to_string()
-        } else {
-            format!("{path}: {}", e.inner())
-        }
-    })
+fn join(problems: Vec<KeyProblem>) -> String {
+    let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    lines.join("\n")
 }
 
-fn unknown(binding: &str, known: &[&str]) -> String {
-    format!(
-        "unknown binding `{binding}` (this build knows: {})",
+/// Every source binding ferry has, with the Cargo feature that compiles it in.
+const ALL_SOURCE_BINDINGS: &[(&str, &str)] = &[
+    ("http", "http"),
+    ("mqtt", "mqtt"),
+    ("kafka", "kafka"),
+    ("amqp", "amqp"),
+    ("nats", "nats"),
+];
+
+/// Every sink binding ferry has, with the Cargo feature that compiles it in.
+const ALL_SINK_BINDINGS: &[(&str, &str)] = &[
+    ("http", "http"),
+    ("mqtt", "mqtt"),
+    ("kafka", "kafka"),
+    ("amqp", "amqp"),
+    ("nats", "nats"),
+    ("stdout", "file"),
+    ("file", "file"),
+];
+
+fn unknown(binding: &str, known: &[&str], all: &[(&str, &str)]) -> KeyProblem {
+    // A real binding left out of this build deserves a different answer than a typo.
+    if let Some((_, feature)) = all.iter().find(|(name, _)| *name == binding) {
+        return KeyProblem {
+            key: Some("binding".into()),
+            message: format!(
+                "binding `{binding}` is not available here (this build was compiled \
+                 without the `{feature}` feature)"
+            ),
+        };
+    }
+    let known_list = if known.is_empty() {
+        "none".to_owned()
+    } else {
         known.join(", ")
-    )
+    };
+    let hint = match did_you_mean(binding, known) {
+        Some(close) => format!("did you mean `{close}`? "),
+        None => String::new(),
+    };
+    KeyProblem {
+        key: Some("binding".into()),
+        message: format!("unknown binding `{binding}` ({hint}this build knows: {known_list})"),
+    }
 }

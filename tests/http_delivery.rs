@@ -113,7 +113,11 @@ async fn binary_structured_and_batch_arrive_byte_exact() {
     let lines = archived(&ferry, 4).await;
     assert_eq!(lines.len(), 4);
     // Binary JSON body kept verbatim, spacing included, and written as `data`.
-    assert!(lines[0].contains(r#""data":{"temp": 21.5,  "unit":"C"}"#), "{}", lines[0]);
+    assert!(
+        lines[0].contains(r#""data":{"temp": 21.5,  "unit":"C"}"#),
+        "{}",
+        lines[0]
+    );
     let first = json(&lines[0]);
     assert_eq!(first["specversion"], "1.0");
     assert_eq!(first["id"], "b-1");
@@ -152,7 +156,10 @@ async fn structured_event_leaves_in_binary_mode_percent_encoded() {
     assert_eq!(response.status(), 204);
     let got = peer.wait_received(1).await;
     assert_eq!(got[0].header("content-type"), Some("application/xml"));
-    assert_eq!(got[0].header("ce-subject"), Some("Euro%20%E2%82%AC%20%F0%9F%98%80"));
+    assert_eq!(
+        got[0].header("ce-subject"),
+        Some("Euro%20%E2%82%AC%20%F0%9F%98%80")
+    );
     assert_eq!(got[0].header("ce-myext"), Some("a%20b%25c"));
     assert_eq!(got[0].header("ce-source"), Some("/a%2520b"));
     assert_eq!(got[0].header("ce-datacontenttype"), None);
@@ -195,7 +202,12 @@ async fn transient_failures_are_retried_until_delivered() {
     )
     .await;
     let (_ferry, url) = start(&peer, true).await;
-    let response = post(&url, &[("content-type", "application/cloudevents+json")], ONE_EVENT).await;
+    let response = post(
+        &url,
+        &[("content-type", "application/cloudevents+json")],
+        ONE_EVENT,
+    )
+    .await;
     assert_eq!(response.status(), 204);
     let got = peer.received();
     assert_eq!(got.len(), 3, "two failures then one success");
@@ -207,7 +219,12 @@ async fn transient_failures_are_retried_until_delivered() {
 async fn permanent_failure_goes_to_the_dead_letter_sink() {
     let peer = Peer::start(vec![], Answer::status(400)).await;
     let (ferry, url) = start(&peer, true).await;
-    let response = post(&url, &[("content-type", "application/cloudevents+json")], ONE_EVENT).await;
+    let response = post(
+        &url,
+        &[("content-type", "application/cloudevents+json")],
+        ONE_EVENT,
+    )
+    .await;
     assert_eq!(response.status(), 204);
     assert_eq!(peer.received().len(), 1, "a 400 is not retried");
     let lines = read_lines(&ferry.path("dlq.jsonl"));
@@ -225,7 +242,12 @@ async fn permanent_failure_goes_to_the_dead_letter_sink() {
 async fn without_dead_letter_a_failed_event_gets_503() {
     let peer = Peer::start(vec![], Answer::status(400)).await;
     let (_ferry, url) = start(&peer, false).await;
-    let response = post(&url, &[("content-type", "application/cloudevents+json")], ONE_EVENT).await;
+    let response = post(
+        &url,
+        &[("content-type", "application/cloudevents+json")],
+        ONE_EVENT,
+    )
+    .await;
     assert_eq!(response.status(), 503);
     assert!(response.headers().get("retry-after").is_some());
 }
@@ -239,9 +261,13 @@ async fn sigterm_lets_the_in_flight_delivery_finish() {
     let peer = Peer::start(vec![], slow).await;
     let (mut ferry, url) = start(&peer, true).await;
     let request = tokio::spawn(async move {
-        post(&url, &[("content-type", "application/cloudevents+json")], ONE_EVENT)
-            .await
-            .status()
+        post(
+            &url,
+            &[("content-type", "application/cloudevents+json")],
+            ONE_EVENT,
+        )
+        .await
+        .status()
     });
     peer.wait_received(1).await;
     ferry.terminate();

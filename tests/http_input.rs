@@ -62,7 +62,10 @@ async fn invalid_events_get_400_with_a_reason() {
     let cases: [(&str, &str); 5] = [
         (r#"{"specversion":"1.0","id":"#, "JSON"),
         (r#"{"specversion":"1.0","source":"/t","type":"t"}"#, "`id`"),
-        (r#"{"specversion":"2.0","id":"1","source":"/t","type":"t"}"#, "2.0"),
+        (
+            r#"{"specversion":"2.0","id":"1","source":"/t","type":"t"}"#,
+            "2.0",
+        ),
         (
             r#"{"specversion":"1.0","id":"1","source":"/t","type":"t","big":2147483648}"#,
             "big",

@@ -39,7 +39,11 @@ impl Problem {
     }
 
     /// A problem with one key of a table.
-    pub fn key(table: impl Into<String>, key: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn key(
+        table: impl Into<String>,
+        key: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Self {
             table: Some(table.into()),
             key: Some(key.into()),
@@ -140,10 +144,7 @@ mod tests {
 
     #[test]
     fn one_problem_per_line() {
-        let errors = ConfigErrors::new(vec![
-            Problem::file("a"),
-            Problem::table("admin", "b"),
-        ]);
+        let errors = ConfigErrors::new(vec![Problem::file("a"), Problem::table("admin", "b")]);
         assert_eq!(errors.to_string(), "a\n[admin] b");
         assert_eq!(errors.len(), 2);
     }

@@ -1,5 +1,9 @@
 //! The configuration as the rest of ferry sees it, after loading and validation.
 //! Table and key names here are the user interface documented in the README.
+//!
+//! Every struct refuses unknown keys; [`super::validate`] parses each table on its
+//! own (sources and sinks split into the common keys here and the binding's keys,
+//! parsed by [`crate::registry`]) and checks references between them.
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -12,7 +16,9 @@ use crate::route::filter::Filter;
 /// The whole file.
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// `[admin]`; defaults when absent.
     pub admin: AdminConfig,
+    /// `[runtime]`; defaults when absent.
     pub runtime: RuntimeConfig,
     /// Keyed by source name.
     pub sources: BTreeMap<String, SourceConfig>,
@@ -81,10 +87,13 @@ pub struct SourceConfig {
 /// `[sinks.NAME]`.
 #[derive(Debug, Clone)]
 pub struct SinkConfig {
+    /// `binding = "..."`.
     pub binding: String,
+    /// How transient failures are retried.
     pub retry: RetryConfig,
     /// Copies this sink may have unconfirmed at once.
     pub max_in_flight: usize,
+    /// The binding's own keys.
     pub settings: SinkSettings,
 }
 
@@ -92,7 +101,9 @@ pub struct SinkConfig {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SourceCommon {
+    /// Which binding receives: `http`, `mqtt`, `kafka`, `amqp`, `nats`.
     pub binding: String,
+    /// Sink that receives input which is not a valid event.
     #[serde(default)]
     pub dead_letter: Option<String>,
 }
@@ -101,9 +112,13 @@ pub struct SourceCommon {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SinkCommon {
+    /// Which binding delivers: `http`, `mqtt`, `kafka`, `amqp`, `nats`, `stdout`,
+    /// `file`.
     pub binding: String,
+    /// `retry = { attempts, initial_backoff_ms, max_backoff_ms }`.
     #[serde(default)]
     pub retry: RetryConfig,
+    /// Copies unconfirmed at once (default 64; order per key holds only with 1).
     #[serde(default = "SinkCommon::default_max_in_flight")]
     pub max_in_flight: usize,
 }
@@ -126,8 +141,11 @@ impl SourceCommon {
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields, default)]
 pub struct RetryConfig {
+    /// Tries in total, the first included (at least 1; default 5).
     pub attempts: u32,
+    /// Wait before the second try, doubling after each (greater than 0; default 100).
     pub initial_backoff_ms: u64,
+    /// The longest wait between tries (at least the initial one; default 10000).
     pub max_backoff_ms: u64,
 }
 

@@ -120,10 +120,8 @@ fn read(path: &Path) -> String {
 
 /// The value of a Prometheus sample line `name{labels} value`, if present.
 pub fn metric(text: &str, name_and_labels: &str) -> Option<f64> {
-    text.lines()
-        .filter(|l| !l.starts_with('#'))
-        .find_map(|l| {
-            let (key, value) = l.rsplit_once(' ')?;
-            (key == name_and_labels).then(|| value.parse().ok())?
-        })
+    text.lines().filter(|l| !l.starts_with('#')).find_map(|l| {
+        let (key, value) = l.rsplit_once(' ')?;
+        (key == name_and_labels).then(|| value.parse().ok())?
+    })
 }

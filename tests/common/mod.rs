@@ -38,7 +38,12 @@ where
 /// Reads the non-empty lines of a file, or none if it does not exist yet.
 pub fn read_lines(path: &std::path::Path) -> Vec<String> {
     std::fs::read_to_string(path)
-        .map(|s| s.lines().filter(|l| !l.is_empty()).map(str::to_owned).collect())
+        .map(|s| {
+            s.lines()
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
         .unwrap_or_default()
 }
 

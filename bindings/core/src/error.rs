@@ -40,6 +40,8 @@ pub enum EventError {
     Json(String),
     #[error("a structured event must be a JSON object")]
     NotAnObject,
+    #[error("a JSON batch must be a JSON array")]
+    NotAnArray,
     #[error("batch events must share one specversion")]
     BatchMixedSpecVersion,
     #[error("batch element {index}: {error}")]

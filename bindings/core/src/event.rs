@@ -6,6 +6,7 @@
 //! properties are all held to the same rules.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::fmt;
 
 use bytes::Bytes;
@@ -47,7 +48,9 @@ pub struct Data {
 }
 
 impl Data {
-    /// Data whose form the caller already knows (e.g. the JSON decoder).
+    /// Data whose form the caller already knows (e.g. the JSON decoder). For
+    /// [`DataForm::Json`] the bytes must be JSON text: the JSON encoder writes them
+    /// verbatim (empty bytes are written as an empty `data_base64` instead).
     pub fn new(bytes: Bytes, form: DataForm) -> Self {
         Self { bytes, form }
     }
@@ -206,6 +209,7 @@ impl Event {
     /// Sets (or replaces) an attribute from its canonical string, validated as the
     /// decoders validate it. Extensions set this way are Strings.
     pub fn set_attribute(&mut self, name: &str, value: &str) -> Result<(), EventError> {
+        validate::name(name)?;
         let value = validate::attribute_value(name, AttrInput::String(Cow::Borrowed(value)))?;
         self.apply(name, value);
         Ok(())
@@ -218,6 +222,7 @@ impl Event {
             ExtensionValue::Integer(i) => AttrInput::Integer(i64::from(i)),
             ExtensionValue::Boolean(b) => AttrInput::Boolean(b),
         };
+        validate::name(name)?;
         let value = validate::attribute_value(name, input)?;
         self.apply(name, value);
         Ok(())
@@ -298,7 +303,10 @@ pub struct EventBuilder {
     id: Option<String>,
     source: Option<String>,
     ty: Option<String>,
+    /// Names added so far: a short list searched linearly (the usual dozen), then
+    /// a hash set, so an input with thousands of members stays linear.
     seen: Vec<String>,
+    seen_many: HashSet<String>,
     datacontenttype: Option<String>,
     dataschema: Option<String>,
     subject: Option<String>,
@@ -316,10 +324,9 @@ impl EventBuilder {
     /// case-insensitive.
     pub fn attribute(&mut self, name: &str, value: AttrInput<'_>) -> Result<(), EventError> {
         validate::name(name)?;
-        if self.seen.iter().any(|n| n == name) {
+        if !self.note_seen(name) {
             return Err(EventError::DuplicateAttribute(name.to_owned()));
         }
-        self.seen.push(name.to_owned());
         if name == attr::SPECVERSION {
             return match value {
                 AttrInput::String(s) if s == SPECVERSION => {
@@ -360,7 +367,21 @@ impl EventBuilder {
 
     /// True once an attribute of this name was added.
     pub fn has(&self, name: &str) -> bool {
-        self.seen.iter().any(|n| n == name)
+        self.seen.iter().any(|n| n == name) || self.seen_many.contains(name)
+    }
+
+    /// Records `name`; false when it was already there.
+    fn note_seen(&mut self, name: &str) -> bool {
+        const LINEAR: usize = 16;
+        if self.has(name) {
+            return false;
+        }
+        if self.seen.len() < LINEAR {
+            self.seen.push(name.to_owned());
+        } else {
+            self.seen_many.insert(name.to_owned());
+        }
+        true
     }
 
     /// The datacontenttype added so far (decoders need it to classify data).
