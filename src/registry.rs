@@ -1,6 +1,5 @@
 //! The one place that knows every binding: maps `binding = "..."` to a binding's
 //! config type and constructor. Each binding is a Cargo feature.
-//! OWNER: config helper (parsing); runtime helper (building).
 
 use std::sync::Arc;
 
