@@ -8,9 +8,10 @@ scripts/setup.sh
 scripts/brokers.sh
 
 if cargo nextest --version >/dev/null 2>&1; then
-    cargo nextest run --workspace --no-fail-fast "$@"
-    # nextest does not run doctests.
+    # nextest does not run doctests; run them first so the suite's summary line
+    # is the last thing printed.
     cargo test --workspace --doc --quiet
+    cargo nextest run --workspace --no-fail-fast "$@"
 else
     cargo test --workspace --no-fail-fast "$@"
 fi
