@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use ferry_core::{Sink, Source};
 
-use crate::config::deserialize::{deserialize, KeyProblem};
+use crate::config::deserialize::KeyProblem;
 use crate::config::suggest::did_you_mean;
 
 /// A source's binding-specific settings.
@@ -64,7 +64,8 @@ pub fn parse_source_detailed(
     let _ = &table; // unused when no source binding is compiled in
     match binding {
         #[cfg(feature = "http")]
-        "http" => deserialize(table, crate::config::SourceCommon::KEYS).map(SourceSettings::Http),
+        "http" => crate::config::deserialize::deserialize(table, crate::config::SourceCommon::KEYS)
+            .map(SourceSettings::Http),
         other => Err(vec![unknown(other, SOURCE_BINDINGS, ALL_SOURCE_BINDINGS)]),
     }
 }
@@ -78,11 +79,16 @@ pub fn parse_sink_detailed(
     let _ = &table; // unused when no sink binding is compiled in
     match binding {
         #[cfg(feature = "http")]
-        "http" => deserialize(table, crate::config::SinkCommon::KEYS).map(SinkSettings::Http),
+        "http" => {
+            deserialize::deserialize(table, crate::config::SinkCommon::KEYS).map(SinkSettings::Http)
+        }
         #[cfg(feature = "file")]
-        "stdout" => deserialize(table, crate::config::SinkCommon::KEYS).map(SinkSettings::Stdout),
+        "stdout" => crate::config::deserialize::deserialize(table, crate::config::SinkCommon::KEYS)
+            .map(SinkSettings::Stdout),
         #[cfg(feature = "file")]
-        "file" => deserialize(table, crate::config::SinkCommon::KEYS).map(SinkSettings::File),
+        "file" => {
+            deserialize::deserialize(table, crate::config::SinkCommon::KEYS).map(SinkSettings::File)
+        }
         other => Err(vec![unknown(other, SINK_BINDINGS, ALL_SINK_BINDINGS)]),
     }
 }
