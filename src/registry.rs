@@ -79,16 +79,14 @@ pub fn parse_sink_detailed(
     let _ = &table; // unused when no sink binding is compiled in
     match binding {
         #[cfg(feature = "http")]
-        "http" => {
-            deserialize::deserialize(table, crate::config::SinkCommon::KEYS).map(SinkSettings::Http)
-        }
+        "http" => crate::config::deserialize::deserialize(table, crate::config::SinkCommon::KEYS)
+            .map(SinkSettings::Http),
         #[cfg(feature = "file")]
         "stdout" => crate::config::deserialize::deserialize(table, crate::config::SinkCommon::KEYS)
             .map(SinkSettings::Stdout),
         #[cfg(feature = "file")]
-        "file" => {
-            deserialize::deserialize(table, crate::config::SinkCommon::KEYS).map(SinkSettings::File)
-        }
+        "file" => crate::config::deserialize::deserialize(table, crate::config::SinkCommon::KEYS)
+            .map(SinkSettings::File),
         other => Err(vec![unknown(other, SINK_BINDINGS, ALL_SINK_BINDINGS)]),
     }
 }
