@@ -212,6 +212,12 @@ async fn version_0_1_event_arrives_as_1_0() {
 
 const ONE_EVENT: &[u8] = br#"{"specversion":"1.0","id":"r-1","source":"/test","type":"com.example.retry","data":{"n":1}}"#;
 
+/// POSTs `ONE_EVENT` in structured mode.
+async fn post_one(url: &str) -> reqwest::Response {
+    let structured = [("content-type", "application/cloudevents+json")];
+    post(url, &structured, ONE_EVENT).await
+}
+
 #[tokio::test]
 async fn transient_failures_are_retried_until_delivered() {
     let peer = Peer::start(
@@ -220,12 +226,7 @@ async fn transient_failures_are_retried_until_delivered() {
     )
     .await;
     let (_ferry, url) = start(&peer, true).await;
-    let response = post(
-        &url,
-        &[("content-type", "application/cloudevents+json")],
-        ONE_EVENT,
-    )
-    .await;
+    let response = post_one(&url).await;
     assert_eq!(response.status(), 204);
     let got = peer.received();
     assert_eq!(got.len(), 3, "two failures then one success");
@@ -237,12 +238,7 @@ async fn transient_failures_are_retried_until_delivered() {
 async fn permanent_failure_goes_to_the_dead_letter_sink() {
     let peer = Peer::start(vec![], Answer::status(400)).await;
     let (ferry, url) = start(&peer, true).await;
-    let response = post(
-        &url,
-        &[("content-type", "application/cloudevents+json")],
-        ONE_EVENT,
-    )
-    .await;
+    let response = post_one(&url).await;
     assert_eq!(response.status(), 204);
     assert_eq!(peer.received().len(), 1, "a 400 is not retried");
     let lines = read_lines(&ferry.path("dlq.jsonl"));
@@ -260,12 +256,7 @@ async fn permanent_failure_goes_to_the_dead_letter_sink() {
 async fn without_dead_letter_a_failed_event_gets_503() {
     let peer = Peer::start(vec![], Answer::status(400)).await;
     let (_ferry, url) = start(&peer, false).await;
-    let response = post(
-        &url,
-        &[("content-type", "application/cloudevents+json")],
-        ONE_EVENT,
-    )
-    .await;
+    let response = post_one(&url).await;
     assert_eq!(response.status(), 503);
     assert!(response.headers().get("retry-after").is_some());
 }
@@ -278,15 +269,7 @@ async fn sigterm_lets_the_in_flight_delivery_finish() {
     };
     let peer = Peer::start(vec![], slow).await;
     let (mut ferry, url) = start(&peer, true).await;
-    let request = tokio::spawn(async move {
-        post(
-            &url,
-            &[("content-type", "application/cloudevents+json")],
-            ONE_EVENT,
-        )
-        .await
-        .status()
-    });
+    let request = tokio::spawn(async move { post_one(&url).await.status() });
     peer.wait_received(1).await;
     ferry.terminate();
     assert_eq!(request.await.expect("request task"), 204);

@@ -80,6 +80,27 @@ pub enum ExtensionValue {
     Boolean(bool),
 }
 
+impl ExtensionValue {
+    /// A borrowed view of the value.
+    pub fn as_attr(&self) -> AttrRef<'_> {
+        match self {
+            ExtensionValue::String(s) => AttrRef::String(s),
+            ExtensionValue::Integer(i) => AttrRef::Integer(*i),
+            ExtensionValue::Boolean(b) => AttrRef::Boolean(*b),
+        }
+    }
+}
+
+impl From<Validated> for ExtensionValue {
+    fn from(value: Validated) -> Self {
+        match value {
+            Validated::String(s) => ExtensionValue::String(s),
+            Validated::Integer(i) => ExtensionValue::Integer(i),
+            Validated::Boolean(b) => ExtensionValue::Boolean(b),
+        }
+    }
+}
+
 /// A borrowed view of any attribute's value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AttrRef<'a> {
@@ -173,11 +194,7 @@ impl Event {
         self.extensions
             .iter()
             .find(|(k, _)| k == name)
-            .map(|(_, v)| match v {
-                ExtensionValue::String(s) => AttrRef::String(s),
-                ExtensionValue::Integer(i) => AttrRef::Integer(*i),
-                ExtensionValue::Boolean(b) => AttrRef::Boolean(*b),
-            })
+            .map(|(_, v)| v.as_attr())
     }
 
     /// Every present attribute, core ones first in spec order, then extensions in
@@ -196,14 +213,11 @@ impl Event {
         ];
         core.into_iter()
             .filter_map(|(k, v)| v.map(|v| (k, AttrRef::String(v))))
-            .chain(self.extensions.iter().map(|(k, v)| {
-                let v = match v {
-                    ExtensionValue::String(s) => AttrRef::String(s),
-                    ExtensionValue::Integer(i) => AttrRef::Integer(*i),
-                    ExtensionValue::Boolean(b) => AttrRef::Boolean(*b),
-                };
-                (k.as_str(), v)
-            }))
+            .chain(
+                self.extensions
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_attr())),
+            )
     }
 
     /// Sets (or replaces) an attribute from its canonical string, validated as the
@@ -261,11 +275,7 @@ impl Event {
             (attr::SUBJECT, Validated::String(s)) => self.subject = Some(s),
             (attr::TIME, Validated::String(s)) => self.time = Some(s),
             (_, v) => {
-                let v = match v {
-                    Validated::String(s) => ExtensionValue::String(s),
-                    Validated::Integer(i) => ExtensionValue::Integer(i),
-                    Validated::Boolean(b) => ExtensionValue::Boolean(b),
-                };
+                let v = ExtensionValue::from(v);
                 match self.extensions.iter_mut().find(|(k, _)| k == name) {
                     Some(slot) => slot.1 = v,
                     None => self.extensions.push((name.to_owned(), v)),
@@ -350,12 +360,7 @@ impl EventBuilder {
             attr::SUBJECT => &mut self.subject,
             attr::TIME => &mut self.time,
             _ => {
-                let v = match value {
-                    Validated::String(s) => ExtensionValue::String(s),
-                    Validated::Integer(i) => ExtensionValue::Integer(i),
-                    Validated::Boolean(b) => ExtensionValue::Boolean(b),
-                };
-                self.extensions.push((name.to_owned(), v));
+                self.extensions.push((name.to_owned(), value.into()));
                 return Ok(());
             }
         };
