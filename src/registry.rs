@@ -13,6 +13,10 @@ use crate::config::suggest::did_you_mean;
 pub enum SourceSettings {
     #[cfg(feature = "http")]
     Http(ferry_http::HttpSourceConfig),
+    #[cfg(feature = "mqtt")]
+    Mqtt(ferry_mqtt::MqttSourceConfig),
+    #[cfg(feature = "kafka")]
+    Kafka(ferry_kafka::KafkaSourceConfig),
 }
 
 /// A sink's binding-specific settings.
@@ -20,6 +24,10 @@ pub enum SourceSettings {
 pub enum SinkSettings {
     #[cfg(feature = "http")]
     Http(ferry_http::HttpSinkConfig),
+    #[cfg(feature = "mqtt")]
+    Mqtt(ferry_mqtt::MqttSinkConfig),
+    #[cfg(feature = "kafka")]
+    Kafka(ferry_kafka::KafkaSinkConfig),
     #[cfg(feature = "file")]
     Stdout(ferry_file::StdoutSinkConfig),
     #[cfg(feature = "file")]
@@ -30,12 +38,20 @@ pub enum SinkSettings {
 pub const SOURCE_BINDINGS: &[&str] = &[
     #[cfg(feature = "http")]
     "http",
+    #[cfg(feature = "mqtt")]
+    "mqtt",
+    #[cfg(feature = "kafka")]
+    "kafka",
 ];
 
 /// Sink bindings this build knows.
 pub const SINK_BINDINGS: &[&str] = &[
     #[cfg(feature = "http")]
     "http",
+    #[cfg(feature = "mqtt")]
+    "mqtt",
+    #[cfg(feature = "kafka")]
+    "kafka",
     #[cfg(feature = "file")]
     "stdout",
     #[cfg(feature = "file")]
@@ -55,17 +71,25 @@ pub fn parse_sink(binding: &str, table: serde_json::Value) -> Result<SinkSetting
 }
 
 /// Parses a source table (without the common keys) for `binding`, reporting every
-/// unknown key and each bad value separately. An unknown binding is a problem of
-/// the `binding` key.
+/// unknown key and each bad value separately, then the binding's own checks. An
+/// unknown binding is a problem of the `binding` key.
 pub fn parse_source_detailed(
     binding: &str,
     table: serde_json::Value,
 ) -> Result<SourceSettings, Vec<KeyProblem>> {
     let _ = &table; // unused when no source binding is compiled in
+    let common = crate::config::SourceCommon::KEYS;
     match binding {
         #[cfg(feature = "http")]
-        "http" => crate::config::deserialize::deserialize(table, crate::config::SourceCommon::KEYS)
-            .map(SourceSettings::Http),
+        "http" => parse(table, common, |_| Vec::new()).map(SourceSettings::Http),
+        #[cfg(feature = "mqtt")]
+        "mqtt" => {
+            parse(table, common, ferry_mqtt::MqttSourceConfig::check).map(SourceSettings::Mqtt)
+        }
+        #[cfg(feature = "kafka")]
+        "kafka" => {
+            parse(table, common, ferry_kafka::KafkaSourceConfig::check).map(SourceSettings::Kafka)
+        }
         other => Err(vec![unknown(other, SOURCE_BINDINGS, ALL_SOURCE_BINDINGS)]),
     }
 }
@@ -77,17 +101,50 @@ pub fn parse_sink_detailed(
     table: serde_json::Value,
 ) -> Result<SinkSettings, Vec<KeyProblem>> {
     let _ = &table; // unused when no sink binding is compiled in
+    let common = crate::config::SinkCommon::KEYS;
     match binding {
         #[cfg(feature = "http")]
-        "http" => crate::config::deserialize::deserialize(table, crate::config::SinkCommon::KEYS)
-            .map(SinkSettings::Http),
+        "http" => parse(table, common, |_| Vec::new()).map(SinkSettings::Http),
+        #[cfg(feature = "mqtt")]
+        "mqtt" => parse(table, common, ferry_mqtt::MqttSinkConfig::check).map(SinkSettings::Mqtt),
+        #[cfg(feature = "kafka")]
+        "kafka" => {
+            parse(table, common, ferry_kafka::KafkaSinkConfig::check).map(SinkSettings::Kafka)
+        }
         #[cfg(feature = "file")]
-        "stdout" => crate::config::deserialize::deserialize(table, crate::config::SinkCommon::KEYS)
-            .map(SinkSettings::Stdout),
+        "stdout" => parse(table, common, |_| Vec::new()).map(SinkSettings::Stdout),
         #[cfg(feature = "file")]
-        "file" => crate::config::deserialize::deserialize(table, crate::config::SinkCommon::KEYS)
-            .map(SinkSettings::File),
+        "file" => parse(table, common, |_| Vec::new()).map(SinkSettings::File),
         other => Err(vec![unknown(other, SINK_BINDINGS, ALL_SINK_BINDINGS)]),
+    }
+}
+
+/// Deserializes a binding's table, then runs the binding's own checks (problems
+/// serde cannot see, each as `key: message`).
+#[allow(dead_code)] // unused when no binding is compiled in
+fn parse<T: serde::de::DeserializeOwned>(
+    table: serde_json::Value,
+    common: &[&str],
+    check: impl Fn(&T) -> Vec<String>,
+) -> Result<T, Vec<KeyProblem>> {
+    let config: T = crate::config::deserialize::deserialize(table, common)?;
+    let problems: Vec<KeyProblem> = check(&config)
+        .into_iter()
+        .map(|line| match line.split_once(": ") {
+            Some((key, message)) => KeyProblem {
+                key: Some(key.to_owned()),
+                message: message.to_owned(),
+            },
+            None => KeyProblem {
+                key: None,
+                message: line,
+            },
+        })
+        .collect();
+    if problems.is_empty() {
+        Ok(config)
+    } else {
+        Err(problems)
     }
 }
 
@@ -97,6 +154,14 @@ pub fn build_source(name: &str, settings: &SourceSettings) -> anyhow::Result<Box
     match *settings {
         #[cfg(feature = "http")]
         SourceSettings::Http(ref cfg) => Ok(Box::new(ferry_http::HttpSource::new(cfg.clone()))),
+        #[cfg(feature = "mqtt")]
+        SourceSettings::Mqtt(ref cfg) => {
+            Ok(Box::new(ferry_mqtt::MqttSource::new(name, cfg.clone())?))
+        }
+        #[cfg(feature = "kafka")]
+        SourceSettings::Kafka(ref cfg) => {
+            Ok(Box::new(ferry_kafka::KafkaSource::new(name, cfg.clone())?))
+        }
     }
 }
 
@@ -106,6 +171,12 @@ pub fn build_sink(name: &str, settings: &SinkSettings) -> anyhow::Result<Arc<dyn
     match *settings {
         #[cfg(feature = "http")]
         SinkSettings::Http(ref cfg) => Ok(Arc::new(ferry_http::HttpSink::new(cfg.clone())?)),
+        #[cfg(feature = "mqtt")]
+        SinkSettings::Mqtt(ref cfg) => Ok(Arc::new(ferry_mqtt::MqttSink::new(name, cfg.clone())?)),
+        #[cfg(feature = "kafka")]
+        SinkSettings::Kafka(ref cfg) => {
+            Ok(Arc::new(ferry_kafka::KafkaSink::new(name, cfg.clone())?))
+        }
         #[cfg(feature = "file")]
         SinkSettings::Stdout(ref cfg) => Ok(Arc::new(ferry_file::StdoutSink::new(cfg.clone()))),
         #[cfg(feature = "file")]

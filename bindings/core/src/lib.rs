@@ -14,6 +14,7 @@
 //!   a sink's `send` returns once the peer confirmed, with an optional reply event.
 
 pub mod binary;
+pub mod clock;
 pub mod envelope;
 pub mod error;
 pub mod event;
@@ -26,6 +27,7 @@ pub mod outcome;
 pub mod sink;
 pub mod source;
 mod validate;
+pub mod wrap;
 
 pub use envelope::{Envelope, ProtocolContext};
 pub use error::EventError;
