@@ -4,9 +4,13 @@
 set -euo pipefail
 
 need_apt=()
+# librdkafka (bundled by the rdkafka crate) is built from C sources with its own
+# configure script: a C/C++ toolchain, make, perl and pkg-config.
 command -v cc >/dev/null 2>&1 || need_apt+=(gcc libc6-dev)
+command -v c++ >/dev/null 2>&1 || need_apt+=(g++)
+command -v make >/dev/null 2>&1 || need_apt+=(make)
+command -v perl >/dev/null 2>&1 || need_apt+=(perl)
 command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
-command -v curl >/dev/null 2>&1 || need_apt+=(curl)
 
 if ! command -v cargo >/dev/null 2>&1; then
     # The toolchain normally comes from rustup; Debian's cargo is the fallback.

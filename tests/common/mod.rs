@@ -4,6 +4,7 @@
 
 #![allow(dead_code)]
 
+pub mod brokers;
 pub mod ferry;
 pub mod peer;
 
