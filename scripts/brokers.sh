@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Starts the brokers the end-to-end tests talk to, on 127.0.0.1, each only if its
 # port is not already listening, installing it from Debian's packages first when it
-# is missing. Mosquitto 1883, RabbitMQ 5672, NATS with JetStream 4222.
-# (Kafka, via tansu on 9092, joins with the Kafka binding.)
+# is missing. Mosquitto 1883, RabbitMQ 5672, NATS with JetStream 4222, and for Kafka
+# the Kafka-compatible tansu on 9092 (memory storage; installed once with
+# `cargo install`, which takes 10-15 minutes on a 2-core machine).
 set -euo pipefail
 
 STATE_DIR="${FERRY_BROKER_DIR:-${TMPDIR:-/tmp}/ferry-brokers}"
@@ -61,6 +62,32 @@ start_rabbitmq() {
     wait_port rabbitmq 5672 120
 }
 
+TANSU_VERSION=0.6.0
+
+tansu_bin() {
+    command -v tansu 2>/dev/null || echo "${CARGO_HOME:-$HOME/.cargo}/bin/tansu"
+}
+
+start_tansu() {
+    listening 9092 && { echo "brokers: kafka (tansu?) already on 9092" >&2; return; }
+    local bin
+    bin=$(tansu_bin)
+    if [ ! -x "$bin" ]; then
+        echo "brokers: installing tansu $TANSU_VERSION with cargo (slow, once)" >&2
+        # dynostore: memory storage; libsql: SQLite storage for restart tests.
+        cargo install tansu --version "$TANSU_VERSION" --features dynostore,libsql --locked \
+            >"$STATE_DIR/tansu-install.log" 2>&1 ||
+            { tail -20 "$STATE_DIR/tansu-install.log" >&2; return 1; }
+        bin=$(tansu_bin)
+    fi
+    nohup "$bin" broker \
+        --kafka-listener-url tcp://127.0.0.1:9092 \
+        --kafka-advertised-listener-url tcp://127.0.0.1:9092 \
+        --storage-engine memory://tansu/ >"$STATE_DIR/tansu.log" 2>&1 &
+    wait_port tansu 9092 60
+}
+
 start_mosquitto
 start_nats
 start_rabbitmq
+start_tansu
