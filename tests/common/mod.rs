@@ -6,6 +6,7 @@
 
 pub mod brokers;
 pub mod ferry;
+pub mod mqtt;
 pub mod peer;
 
 use std::future::Future;
