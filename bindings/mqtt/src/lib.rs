@@ -67,9 +67,7 @@
 //! DUP-free way to tell a redelivery, so it relies on the DUP flag as MQTT 5
 //! does. rumqttc reads a whole message before ferry sees it, so on 3.1.1 an
 //! oversized message costs its size in memory. A sink send waits for its
-//! PUBACK without a deadline of its own (keep-alive detects a dead broker). A
-//! source and a sink with the same name share the default client id; give one
-//! of them a `client_id`.
+//! PUBACK without a deadline of its own (keep-alive detects a dead broker).
 
 mod acks;
 mod broker;
