@@ -204,3 +204,23 @@ fn version_and_usage() {
         "a missing --config is a usage error"
     );
 }
+
+#[test]
+fn the_shipped_example_configs_validate() {
+    let output = validate(&repo_file("config/iot-to-kafka.toml"), &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "ok: 1 sources, 2 sinks, 1 routes\n");
+}
+
+/// The README's config reference is a real, valid config: docs cannot drift.
+#[test]
+fn the_readme_config_reference_validates() {
+    let readme = std::fs::read_to_string(repo_file("README.md")).expect("README.md");
+    let start = readme.find("```toml\n[admin]").expect("the README's config block");
+    let body = &readme[start + "```toml\n".len()..];
+    let block = &body[..body.find("```").expect("end of the config block")];
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = write(&dir, "readme.toml", block);
+    let output = validate(&path, &[("FERRY_TOKEN", "t"), ("HOOK_TOKEN", "h")]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}

@@ -136,7 +136,7 @@ pub struct MqttSinkConfig {
     /// always structured; `binary` there is an error.
     #[serde(default)]
     pub mode: Option<ContentMode>,
-    /// Client id; default `ferry-<sink name>-<hostname>`.
+    /// Client id; default `ferry-sink-<sink name>-<hostname>`.
     #[serde(default)]
     pub client_id: Option<String>,
 }
