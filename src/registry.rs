@@ -190,7 +190,7 @@ fn join(problems: Vec<KeyProblem>) -> String {
 }
 
 /// Every source binding ferry has, with the Cargo feature that compiles it in.
-const ALL_SOURCE_BINDINGS: &[(&str, &str)] = &[
+pub const ALL_SOURCE_BINDINGS: &[(&str, &str)] = &[
     ("http", "http"),
     ("mqtt", "mqtt"),
     ("kafka", "kafka"),
@@ -199,7 +199,7 @@ const ALL_SOURCE_BINDINGS: &[(&str, &str)] = &[
 ];
 
 /// Every sink binding ferry has, with the Cargo feature that compiles it in.
-const ALL_SINK_BINDINGS: &[(&str, &str)] = &[
+pub const ALL_SINK_BINDINGS: &[(&str, &str)] = &[
     ("http", "http"),
     ("mqtt", "mqtt"),
     ("kafka", "kafka"),

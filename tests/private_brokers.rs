@@ -65,10 +65,10 @@ async fn private_mosquitto_keeps_a_session_and_its_queue_across_a_restart() {
     let mut seen = BTreeSet::new();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     while seen.len() < QUEUED {
-        let event = tokio::time::timeout_at(deadline, events.poll())
-            .await
-            .unwrap_or_else(|_| panic!("only {} of {QUEUED} arrived", seen.len()))
-            .expect("subscriber connection");
+        let Ok(event) = tokio::time::timeout_at(deadline, events.poll()).await else {
+            panic!("only {} of {QUEUED} arrived", seen.len());
+        };
+        let event = event.expect("subscriber connection");
         if let Event::Incoming(Packet::Publish(p)) = event {
             seen.insert(
                 String::from_utf8_lossy(&p.payload)

@@ -101,3 +101,28 @@ async fn unknown_names_are_refused_before_anything_starts() {
     let err = start_with_parts(setup.parts).await.err().unwrap();
     assert!(err.to_string().contains("unknown sink `nowhere`"), "{err}");
 }
+
+/// Copies reach a sink's `send` in queue order even with many in flight, so a
+/// client that takes the event on the first poll (Kafka, MQTT) keeps per-key
+/// order. Multi-threaded: spawned tasks there start in scheduler order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sends_start_in_queue_order_with_many_in_flight() {
+    let sink = FakeSink::always(Step::Ok);
+    let mut setup =
+        Setup::new(vec![route("r", "s", &["k"], None)]).sink_with("k", sink.clone(), retry(1), 64);
+    let ids: Vec<String> = (0..500).map(|i| format!("e{i}")).collect();
+    let script = ids.iter().map(|id| submit("s", id)).collect();
+    let outcomes = setup.source("s", None, script);
+    let running = setup.start().await;
+
+    assert_eq!(outcomes.await.unwrap(), vec![Outcome::Delivered; 500]);
+    let offered: Vec<String> = sink
+        .offered
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|e| e.id().to_owned())
+        .collect();
+    assert_eq!(offered, ids);
+    stop(running, &[&sink]).await;
+}
