@@ -216,7 +216,9 @@ fn the_shipped_example_configs_validate() {
 #[test]
 fn the_readme_config_reference_validates() {
     let readme = std::fs::read_to_string(repo_file("README.md")).expect("README.md");
-    let start = readme.find("```toml\n[admin]").expect("the README's config block");
+    let start = readme
+        .find("```toml\n[admin]")
+        .expect("the README's config block");
     let body = &readme[start + "```toml\n".len()..];
     let block = &body[..body.find("```").expect("end of the config block")];
     let dir = tempfile::tempdir().expect("tempdir");

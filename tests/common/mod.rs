@@ -6,6 +6,7 @@
 
 pub mod brokers;
 pub mod ferry;
+pub mod kafka;
 pub mod mqtt;
 pub mod peer;
 

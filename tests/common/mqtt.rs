@@ -103,9 +103,14 @@ impl TestClient {
         TestClient::connected(Client::V5(client), seen, task).await
     }
 
-    /// Connects with MQTT 3.1.1 (clean session) and waits for the CONNACK.
+    /// Connects to the shared broker with MQTT 3.1.1 (clean session).
     pub async fn v311(id: &str) -> TestClient {
-        let mut options = rumqttc::MqttOptions::new(id, "127.0.0.1", PORT);
+        TestClient::v311_on(PORT, id).await
+    }
+
+    /// Connects with MQTT 3.1.1 (clean session) and waits for the CONNACK.
+    pub async fn v311_on(port: u16, id: &str) -> TestClient {
+        let mut options = rumqttc::MqttOptions::new(id, "127.0.0.1", port);
         options.set_max_packet_size(16 << 20, 16 << 20);
         let (client, mut events) = rumqttc::AsyncClient::new(options, 4096);
         let seen = Arc::new(Seen::default());
