@@ -3,8 +3,7 @@
 //! a test producer, and a test consumer that uses `assign()` so it skips the
 //! consumer-group join (about 20 s on tansu).
 
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
 use rdkafka::client::DefaultClientContext;
@@ -38,16 +37,7 @@ pub fn require_broker() {
     }
 }
 
-/// A name no other test (or earlier run) uses: topics and groups are unique.
-pub fn unique(prefix: &str) -> String {
-    static COUNTER: AtomicU32 = AtomicU32::new(0);
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or_default();
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    format!("{prefix}-{}-{nanos}-{n}", std::process::id())
-}
+pub use super::unique;
 
 /// Creates a topic with `partitions` partitions.
 pub async fn create_topic(name: &str, partitions: i32) {

@@ -18,16 +18,8 @@ pub const URL: &str = "mqtt://127.0.0.1:1883";
 const PORT: u16 = 1883;
 const DEADLINE: Duration = Duration::from_secs(20);
 
-/// A name no other test (or earlier run) uses: topics and client ids.
-pub fn unique(prefix: &str) -> String {
-    static COUNTER: AtomicUsize = AtomicUsize::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or_default();
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    format!("{prefix}-{}-{n}-{nanos}", std::process::id())
-}
+#[allow(unused_imports)] // not every test file uses it
+pub use super::unique;
 
 /// One received PUBLISH.
 #[derive(Debug, Clone)]

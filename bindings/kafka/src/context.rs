@@ -144,7 +144,8 @@ pub(crate) fn lock(offsets: &Mutex<Offsets>) -> MutexGuard<'_, Offsets> {
     offsets.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-fn partitions(tpl: &TopicPartitionList) -> Vec<PartitionId> {
+/// The partitions of a list, as the offset bookkeeping names them.
+pub(crate) fn partitions(tpl: &TopicPartitionList) -> Vec<PartitionId> {
     tpl.elements()
         .iter()
         .map(|e| PartitionId {

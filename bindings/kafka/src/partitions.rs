@@ -2,7 +2,6 @@
 //! [`PartitionId`]s, pausing and resuming them, and the backoff before a
 //! partition is read again after `Retry`.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use rdkafka::consumer::Consumer;
@@ -26,15 +25,7 @@ pub(crate) fn backoff(failures: u32) -> Duration {
 pub(crate) fn assignment(consumer: &KafkaConsumer) -> Vec<PartitionId> {
     consumer
         .assignment()
-        .map(|tpl| {
-            tpl.elements()
-                .iter()
-                .map(|e| PartitionId {
-                    topic: Arc::from(e.topic()),
-                    partition: e.partition(),
-                })
-                .collect()
-        })
+        .map(|tpl| crate::context::partitions(&tpl))
         .unwrap_or_default()
 }
 
