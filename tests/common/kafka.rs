@@ -175,28 +175,42 @@ pub async fn consume(topic: &str, n: usize, deadline: Duration) -> Vec<Consumed>
     got
 }
 
-/// The offset `group` committed for `partition` of `topic`, if any.
+/// How long an offset lookup may keep timing out before the test fails.
+const DEADLINE: Duration = Duration::from_secs(60);
+
+/// The offset `group` committed for `partition` of `topic`, if any. A busy
+/// broker may time the lookup out: it is asked again until `DEADLINE`.
 pub async fn committed(group: &str, topic: &str, partition: i32) -> Option<i64> {
+    wait_for(
+        &format!("the committed offset of {group} on {topic} [{partition}]"),
+        DEADLINE,
+        || async move { try_committed(group, topic, partition).await.ok() },
+    )
+    .await
+}
+
+/// One OffsetFetch: the committed offset (`None`: nothing committed), or the
+/// client's error.
+async fn try_committed(group: &str, topic: &str, partition: i32) -> Result<Option<i64>, String> {
     let group = group.to_owned();
     let topic = topic.to_owned();
-    tokio::task::spawn_blocking(move || {
+    let probe = tokio::task::spawn_blocking(move || {
         let probe: BaseConsumer = ClientConfig::new()
             .set("bootstrap.servers", brokers())
             .set("group.id", &group)
             .create()
-            .expect("offset probe");
+            .map_err(|e| e.to_string())?;
         let mut partitions = TopicPartitionList::new();
         partitions.add_partition(&topic, partition);
         let committed = probe
             .committed_offsets(partitions, Duration::from_secs(10))
-            .expect("OffsetFetch");
-        match committed.elements().first().map(|e| e.offset()) {
+            .map_err(|e| format!("OffsetFetch: {e}"))?;
+        Ok(match committed.elements().first().map(|e| e.offset()) {
             Some(Offset::Offset(offset)) => Some(offset),
             _ => None,
-        }
-    })
-    .await
-    .expect("offset probe task")
+        })
+    });
+    probe.await.map_err(|e| e.to_string())?
 }
 
 /// Waits until `group` committed at least `offset` on `partition` of `topic`.
@@ -211,9 +225,8 @@ pub async fn wait_committed(
         &format!("group {group} to commit offset {offset} on {topic} [{partition}]"),
         deadline,
         || async move {
-            committed(group, topic, partition)
-                .await
-                .filter(|o| *o >= offset)
+            let committed = try_committed(group, topic, partition).await;
+            committed.ok().flatten().filter(|o| *o >= offset)
         },
     )
     .await;
