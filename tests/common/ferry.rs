@@ -92,6 +92,13 @@ impl Ferry {
         nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).expect("SIGTERM");
     }
 
+    /// SIGKILL, and waits for the process to be gone: no chance to acknowledge,
+    /// flush or commit anything.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
     /// Waits for the process to exit.
     pub async fn exited(&mut self, deadline: Duration) -> ExitStatus {
         let child = &mut self.child;
