@@ -99,7 +99,9 @@ impl Intake {
         .await
     }
 
-    async fn push(&self, submission: Submission) -> PendingOutcome {
+    /// Queues a submission of either kind (for sources that decide the kind
+    /// before they submit, e.g. after decoding on another thread).
+    pub async fn push(&self, submission: Submission) -> PendingOutcome {
         let (outcome, rx) = oneshot::channel();
         let submitted = Submitted {
             source: self.source.clone(),

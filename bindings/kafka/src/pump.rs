@@ -191,16 +191,7 @@ impl Pump {
         // Yields the outcome's future on purpose: submitting (queueing, in
         // order) and settling are two steps, and only the first is sequential.
         #[allow(clippy::async_yields_async)]
-        let future = Box::pin(async move {
-            match submission {
-                Submission::Event(envelope) => intake.submit(envelope).await,
-                Submission::Invalid {
-                    payload,
-                    reason,
-                    context,
-                } => intake.submit_invalid(payload, reason, context).await,
-            }
-        });
+        let future = Box::pin(async move { intake.push(submission).await });
         self.submitting = Some((ticket, future));
     }
 

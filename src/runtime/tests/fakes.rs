@@ -40,14 +40,7 @@ impl Source for ScriptedSource {
     ) -> Result<(), SourceError> {
         let mut pending = Vec::new();
         for submission in self.submissions {
-            pending.push(match submission {
-                Submission::Event(envelope) => intake.submit(envelope).await,
-                Submission::Invalid {
-                    payload,
-                    reason,
-                    context,
-                } => intake.submit_invalid(payload, reason, context).await,
-            });
+            pending.push(intake.push(submission).await);
         }
         let _ = self.report.send(join_all(pending).await);
         shutdown.cancelled().await;
